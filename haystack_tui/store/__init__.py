@@ -1,0 +1,1 @@
+"""Everything that speaks SQL lives here; the rest of the code never sees a cursor."""
