@@ -77,6 +77,18 @@ def ensure_org_tables(conn: psycopg.Connection, org: str) -> OrgTables:
                      hyper or _is_hypertable(conn, values_name))
 
 
+def describe_org_tables(conn: psycopg.Connection, org: str) -> OrgTables | None:
+    """The org's tables as they are, or None when they do not exist (creates nothing)."""
+    values_name, current_name = table_names(org)
+    if not (_exists(conn, values_name) and _exists(conn, current_name)):
+        return None
+    ts_type = conn.execute(
+        "SELECT data_type FROM information_schema.columns"
+        " WHERE table_schema = 'core' AND table_name = %s AND column_name = 'ts'", (values_name,)).fetchone()
+    return OrgTables(org, values_name, current_name, ts_type is not None and "with time zone" in ts_type[0],
+                     _is_hypertable(conn, values_name))
+
+
 def _exists(conn: psycopg.Connection, name: str) -> bool:
     return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f"core.{name}",)).fetchone()[0]
 

@@ -27,6 +27,9 @@ def check_url(url: str) -> dict[str, str]:
     except psycopg.ProgrammingError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unparseable"
         raise ConfigError(f"DATABASE_URL is not a valid PostgreSQL URL: {mask_text(reason)}") from None
+    port = str(params.get("port") or "")
+    if port and not all(part.isdigit() and 0 < int(part) < 65536 for part in port.split(",")):
+        raise ConfigError(f"DATABASE_URL has an invalid port {port!r}")
     return {k: str(v) for k, v in params.items()}
 
 
