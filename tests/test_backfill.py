@@ -108,14 +108,16 @@ def test_sigkill_mid_backfill_then_rerun_is_exact(settings, server_url):
     start, end = "2026-01-01T00:00Z", "2026-02-20T00:00Z"     # 50 days: several chunks
     proc = _cli(settings, "backfill", "--start", start, "--end", end)
     deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            n = count_values(settings.database_url)
-        except psycopg.Error:
-            n = 0
-        if n > 0:
-            break
-        time.sleep(0.05)
+    with psycopg.connect(settings.database_url, autocommit=True) as watch:
+        while time.time() < deadline:  # kill as soon as the first chunk has committed
+            try:
+                row = watch.execute("SELECT last_run_timestamp FROM core.simulator_state"
+                                    " WHERE service_name LIKE 'haystack-tui/%'").fetchone()
+            except psycopg.errors.UndefinedTable:
+                row = None
+            if row and row[0] is not None:
+                break
+            time.sleep(0.005)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     partial = count_values(settings.database_url)

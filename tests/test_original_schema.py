@@ -70,9 +70,11 @@ def build_original(conn: psycopg.Connection) -> dict[str, int]:
     return ids
 
 
-def snapshot_tables(conn: psycopg.Connection) -> dict[str, list]:
+def snapshot_tables(conn: psycopg.Connection, ids: dict[str, int]) -> dict[str, list]:
+    """The original's own rows: its values, its state rows, its org."""
     return {
-        "values": conn.execute("SELECT * FROM core.values_demo WHERE ts < '2026-03-02' ORDER BY 1, 2").fetchall(),
+        "values": conn.execute("SELECT * FROM core.values_demo WHERE ts < '2026-03-02' AND entity_id = ANY(%s)"
+                               " ORDER BY 1, 2", (list(ids.values()),)).fetchall(),
         "state": conn.execute("SELECT * FROM core.simulator_state WHERE service_name NOT LIKE 'haystack-tui/%'"
                               " ORDER BY id").fetchall(),
         "org": conn.execute("SELECT * FROM core.org ORDER BY id").fetchall(),
@@ -81,14 +83,14 @@ def snapshot_tables(conn: psycopg.Connection) -> dict[str, list]:
 
 def test_original_database_is_continued_not_changed(settings, conn):
     ids = build_original(conn)
-    before = snapshot_tables(conn)
+    before = snapshot_tables(conn, ids)
     _, prepared = init_database(settings)
     assert prepared.entity_ids["point-meter-main-electric-energy"] == ids["point-meter-main-electric-energy"]
     assert not prepared.tables.ts_with_tz
     result = backfill(settings, T0, T0 + 2 * DAY)
     assert result.rows == 2 * 96 * 320 - 2 * 96, "everything but the original's own rows"
     conn.rollback()
-    assert snapshot_tables(conn) == before, "no existing row changed"
+    assert snapshot_tables(conn, ids) == before, "no existing row changed"
     dupes = conn.execute("SELECT count(*) FROM (SELECT entity_id, ts FROM core.values_demo GROUP BY 1, 2"
                          " HAVING count(*) > 1) d").fetchone()[0]
     assert dupes == 0

@@ -29,7 +29,10 @@ class Database:
     def masked(self) -> str:
         return mask_url(self.url)
 
-    def connect(self, autocommit: bool = False) -> psycopg.Connection:
+    def connect(self, autocommit: bool = True) -> psycopg.Connection:
+        """Autocommit by default: every write in the store runs inside an explicit
+        ``conn.transaction()`` block, which is a real transaction only when no
+        implicit one is open (otherwise it would be a mere savepoint)."""
         return connect(self.url, autocommit=autocommit)
 
 
@@ -42,7 +45,7 @@ def resolve_database(settings: Settings) -> Database:
     return Database(embedded_url(settings.data_dir), embedded=True)
 
 
-def connect(url: str, autocommit: bool = False) -> psycopg.Connection:
+def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
     """A connection, or a one-line RuntimeFailure naming the host (never the password)."""
     try:
         return psycopg.connect(

@@ -90,7 +90,8 @@ def _copy_entities(conn, missing: list[Entity], ids: dict[str, int], tag_ids: di
                 copy.write_row((eid, tag_ids["id"], None, None, e.id, None, None))
                 for name, value in e.tags.items():
                     copy.write_row((eid, tag_ids[name], *tag_columns(value, ids)))
-        org_id = conn.execute("SELECT id FROM core.org WHERE name = %s", (org,)).fetchone()
+        org_id = conn.execute("SELECT id FROM core.org WHERE key = %s OR name = %s ORDER BY (key = %s) DESC, id"
+                              " LIMIT 1", (org, org, org)).fetchone()
         if org_id:
             cur.execute(
                 "INSERT INTO core.org_entity_permission (org_id, entity_id)"

@@ -65,8 +65,8 @@ def ensure_org_tables(conn: psycopg.Connection, org: str) -> OrgTables:
         hyper = False if existed else _maybe_hypertable(conn, values_name)
         conn.execute(
             "INSERT INTO core.org (name, key, value_table, schema_name) SELECT %s, %s, %s, 'core'"
-            " WHERE NOT EXISTS (SELECT 1 FROM core.org WHERE name = %s)",
-            (org, org, values_name, org),
+            " WHERE NOT EXISTS (SELECT 1 FROM core.org WHERE key = %s OR name = %s OR value_table = %s)",
+            (org, org, values_name, org, org, values_name),
         )
         ts_type = conn.execute(
             "SELECT data_type FROM information_schema.columns"
