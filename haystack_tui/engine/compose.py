@@ -9,11 +9,16 @@ from haystack_tui.model import Building, load_building
 from haystack_tui.store.connect import resolve_database
 
 
+def _run_suite(*args, **kwargs):
+    """The validation suite, imported when first used (keeps start-up light)."""
+    from haystack_tui.validate import run_suite
+
+    return run_suite(*args, **kwargs)
+
+
 def build_engine(settings: Settings, clock: SimClock | None = None, building: Building | None = None,
                  **options) -> Engine:
     """An engine for ``settings`` (not started: ``await engine.start()``)."""
-    from haystack_tui.validate import run_suite
-
     building = building or load_building(settings.building)
     return Engine(settings, building, lambda: resolve_database(settings), clock or SimClock(settings.speed),
-                  validator=run_suite, **options)
+                  validator=_run_suite, **options)
