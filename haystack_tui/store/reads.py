@@ -36,3 +36,13 @@ def current_rows(conn: psycopg.Connection, tables: OrgTables) -> list[tuple[int,
     return conn.execute(
         sql.SQL("SELECT entity_id, extract(epoch from ts)::bigint, coalesce(value_n::float8, value_b::int::float8),"
                 " status FROM {c}").format(c=tables.current)).fetchall()
+
+
+def extents(conn: psycopg.Connection, tables: OrgTables, entity_ids: list[int]
+            ) -> list[tuple[int, int | None, int | None, int]]:
+    """(entity_id, first epoch, last epoch, row count) per point, by primary-key scans."""
+    return conn.execute(
+        sql.SQL("SELECT e, (SELECT extract(epoch from ts)::bigint FROM {v} WHERE entity_id = e ORDER BY ts LIMIT 1),"
+                " (SELECT extract(epoch from ts)::bigint FROM {v} WHERE entity_id = e ORDER BY ts DESC LIMIT 1),"
+                " (SELECT count(*) FROM {v} WHERE entity_id = e) FROM unnest(%s::int[]) AS e").format(v=tables.values),
+        (entity_ids,)).fetchall()
