@@ -138,8 +138,11 @@ class Engine:
         if not self._paused:
             return
         self._paused = False
+        if self._fields.get("mode") == "paused":
+            self._set(mode="running")
         self._emit("resumed", "generation resumed; filling the paused span")
         self._commands.put_nowait(("catch_up",))
+        self._commands.put_nowait(("state", "running"))
 
     async def backfill(self, start: int, end: int) -> None:
         """Queue a forced backfill of ``[start, end)`` (clipped to the simulated now)."""
@@ -317,9 +320,6 @@ class Engine:
             return
         grid = np.arange(start, target + INTERVAL, INTERVAL, dtype=np.int64)
         await self._write(plan_chunks(grid), "tick" if len(grid) == 1 else "catch-up")
-        if not self._paused:
-            self._set(mode="running")
-            await self._call(self._save, status="running")
 
     async def _forced_backfill(self, start: int, end: int) -> None:
         hi = min(align_down(end - 1) + INTERVAL, align_down(self.clock.now()) + INTERVAL)
@@ -345,11 +345,15 @@ class Engine:
         self._interrupt.clear()
         t0 = time.perf_counter()
         loop = asyncio.get_running_loop()
-        result = await self._call(
-            run_backfill, self._sessions.conn, self._prepared, self.settings.seed, lo, hi, chunks=chunks,
-            should_stop=self._interrupt.is_set,
-            progress=lambda p: loop.call_soon_threadsafe(self._on_progress, p, report),
-            on_chunk=lambda c: loop.call_soon_threadsafe(self._on_chunk, c))
+        try:
+            result = await self._call(
+                run_backfill, self._sessions.conn, self._prepared, self.settings.seed, lo, hi, chunks=chunks,
+                should_stop=self._interrupt.is_set,
+                progress=lambda p: loop.call_soon_threadsafe(self._on_progress, p, report),
+                on_chunk=lambda c: loop.call_soon_threadsafe(self._on_chunk, c))
+        finally:
+            if self._fields.get("mode") == "backfilling":
+                self._set(mode="paused" if self._paused else "running")
         seconds = time.perf_counter() - t0
         self._counters["rows_written"] += result.rows
         if report:
