@@ -30,3 +30,13 @@ def dump_values(url_or_conn, org: str = "demo") -> list[tuple]:
 def count_values(url: str, org: str = "demo") -> int:
     with psycopg.connect(url) as conn:
         return conn.execute(sql.SQL("SELECT count(*) FROM core.{}").format(sql.Identifier(f"values_{org}"))).fetchone()[0]
+
+
+def _points() -> int:
+    from haystack_tui.model import load_building
+
+    return len(load_building().points)
+
+
+POINTS = _points()
+"""Points of the default building: rows per interval."""

@@ -17,7 +17,7 @@ from haystack_tui.engine.plan import Chunk, plan_chunks, runs
 from haystack_tui.errors import ConfigError
 from haystack_tui.timegrid import DAY, INTERVAL, parse_instant, resolve_range
 from tests.fix_database import create_database, drop_database
-from tests.helpers import count_values, dump_values
+from tests.helpers import POINTS, count_values, dump_values
 
 T0 = parse_instant("2026-03-01", "t0")
 
@@ -43,7 +43,7 @@ def test_split_backfill_equals_single_run(settings, server_url):
     mid, end = T0 + DAY, T0 + 2 * DAY
     first = backfill(settings, mid, end)             # the later half first,
     second = backfill(settings, T0, mid)             # then the earlier half: order must not matter
-    assert first.rows + second.rows == 2 * 96 * 320
+    assert first.rows + second.rows == 2 * 96 * POINTS
     other = create_database(server_url)
     try:
         single = backfill(settings.with_overrides(database_url=other), T0, end)
@@ -71,7 +71,7 @@ def test_holes_are_found_and_filled(settings, server_url):
         conn.execute("DELETE FROM core.values_demo WHERE ts = to_timestamp(%s) AND entity_id ="
                      " (SELECT min(entity_id) FROM core.values_demo)", (T0 + 12 * 3600,))
     result = backfill(settings, T0, T0 + DAY)
-    assert result.missing == 9 and result.rows == 8 * 320 + 1
+    assert result.missing == 9 and result.rows == 8 * POINTS + 1
     assert dump_values(settings.database_url) == reference
 
 
@@ -91,7 +91,7 @@ def test_totalizers_continue_without_jump(settings):
 def test_status_reports_counts_and_last_timestamp(settings):
     backfill(settings, T0, T0 + 3600)
     status = database_status(settings)
-    assert status["counts"] == {"sites": 1, "equips": 59 - 1 + 2, "points": 320}
+    assert status["counts"] == {"sites": 1, "equips": 60, "points": POINTS}
     assert status["last_timestamp"] == "2026-03-01T00:45:00Z"
     assert status["state"]["status"] in ("initialized", "stopped", "running")
     assert status["database"]["embedded"] is False and "***" in status["database"]["url"] or \
@@ -121,8 +121,8 @@ def test_sigkill_mid_backfill_then_rerun_is_exact(settings, server_url):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     partial = count_values(settings.database_url)
-    assert 0 < partial < 50 * 96 * 320, "killed mid-run"
-    assert partial % (96 * 320 * 7) == 0, "only whole chunks (one week each) were committed"
+    assert 0 < partial < 50 * 96 * POINTS, "killed mid-run"
+    assert partial % (96 * POINTS * 7) == 0, "only whole chunks (one week each) were committed"
     done = _cli(settings, "backfill", "--start", start, "--end", end)
     out, err = done.communicate(timeout=300)
     assert done.returncode == 0, err

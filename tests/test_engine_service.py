@@ -43,7 +43,7 @@ def test_sigterm_exits_0_and_restart_continues_without_gap(settings):
     finally:
         assert again.stop() == 0
     after = grid_report(settings.database_url)
-    assert after["points"] == 320 and after["holes"] == 0 and after["off_grid"] == 0
+    assert after["points"] == POINTS and after["holes"] == 0 and after["off_grid"] == 0
     assert after["first"] == before["first"] and after["last"] > before["last"]
 
 
@@ -66,7 +66,7 @@ def test_second_instance_stands_by_and_takes_over(settings):
         if b is not None:
             b.stop()
     report = grid_report(settings.database_url)
-    assert report["holes"] == 0 and report["off_grid"] == 0 and report["points"] == 320
+    assert report["holes"] == 0 and report["off_grid"] == 0 and report["points"] == POINTS
 
 
 def _start_private_server(data_dir: Path) -> str:
@@ -99,7 +99,7 @@ def test_database_outage_is_survived(tmp_path):
         finally:
             assert svc.stop() == 0
         report = grid_report(url)
-        assert report["holes"] == 0 and report["off_grid"] == 0 and report["points"] == 320
+        assert report["holes"] == 0 and report["off_grid"] == 0 and report["points"] == POINTS
     finally:
         stop_embedded(data_dir)
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import psycopg
 
+from tests.helpers import POINTS
 from haystack_tui.engine.commands import backfill, init_database
 from haystack_tui.timegrid import DAY, INTERVAL, parse_instant
 
@@ -42,21 +43,21 @@ CREATE TABLE core.simulator_activity_log (id serial PRIMARY KEY, timestamp times
 INSERT INTO core.org (name, key, value_table, schema_name) VALUES ('Demo Org', 'demo', 'values_demo', 'core');
 """
 
-POINTS = {"point-meter-main-electric-energy": 281000.0, "point-meter-main-electric-power": None}
+ORIGINAL_POINTS = {"point-meter-main-electric-energy": 281000.0, "point-meter-main-electric-power": None}
 
 
 def build_original(conn: psycopg.Connection) -> dict[str, int]:
     conn.execute(ORIGINAL_DDL)
     conn.execute("INSERT INTO core.tag_def (name) VALUES ('id'), ('point'), ('his')")
     ids = {}
-    for pid in POINTS:
+    for pid in ORIGINAL_POINTS:
         eid = conn.execute("INSERT INTO core.entity (value_table_id) VALUES ('demo') RETURNING id").fetchone()[0]
         conn.execute("INSERT INTO core.entity_tag (entity_id, tag_id, value_s) SELECT %s, id, %s FROM core.tag_def"
                      " WHERE name = 'id'", (eid, pid))
         conn.execute("INSERT INTO core.entity_tag (entity_id, tag_id, value_b) SELECT %s, id, true FROM core.tag_def"
                      " WHERE name = 'point'", (eid,))
         ids[pid] = eid
-    energy = POINTS["point-meter-main-electric-energy"]
+    energy = ORIGINAL_POINTS["point-meter-main-electric-energy"]
     for i in range(96):  # one day of the original's rows, naive UTC timestamps
         ts = f"2026-03-01 00:00:00"
         power = 400.0 + i
@@ -88,7 +89,7 @@ def test_original_database_is_continued_not_changed(settings, conn):
     assert prepared.entity_ids["point-meter-main-electric-energy"] == ids["point-meter-main-electric-energy"]
     assert not prepared.tables.ts_with_tz
     result = backfill(settings, T0, T0 + 2 * DAY)
-    assert result.rows == 2 * 96 * 320 - 2 * 96, "everything but the original's own rows"
+    assert result.rows == 2 * 96 * POINTS - 2 * 96, "everything but the original's own rows"
     conn.rollback()
     assert snapshot_tables(conn, ids) == before, "no existing row changed"
     dupes = conn.execute("SELECT count(*) FROM (SELECT entity_id, ts FROM core.values_demo GROUP BY 1, 2"

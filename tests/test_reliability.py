@@ -20,7 +20,7 @@ from haystack_tui.engine.commands import backfill, run_validation
 from haystack_tui.engine.compose import build_engine
 from haystack_tui.timegrid import INTERVAL
 from tests.fix_database import create_database, drop_database
-from tests.helpers import dump_values
+from tests.helpers import POINTS, dump_values
 from tests.service_process import Service, grid_report
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 def assert_equals_clean_backfill(settings, server_url) -> dict:
     """Stored rows == a fresh backfill of [first, last]; returns the grid report."""
     report = grid_report(settings.database_url)
-    assert report["holes"] == 0 and report["off_grid"] == 0 and report["points"] == 320, report
+    assert report["holes"] == 0 and report["off_grid"] == 0 and report["points"] == POINTS, report
     other = create_database(server_url)
     try:
         backfill(settings.with_overrides(database_url=other), report["first"], report["last"] + INTERVAL)
@@ -155,7 +155,7 @@ def test_stopped_for_a_simulated_week_catches_up(settings, server_url):
         return elapsed
 
     elapsed = asyncio.run(run())
-    rows = 7 * 96 * 320
+    rows = 7 * 96 * POINTS
     assert rows / elapsed >= 50_000, f"catch-up of a week took {elapsed:.1f} s"
     assert_equals_clean_backfill(settings, server_url)
 

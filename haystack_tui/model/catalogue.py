@@ -60,7 +60,7 @@ AHU = (
     _p("mixedTemp", "Mixed Air Temp", "Number", "°F", "mixed air temp sensor", 1, -30, 120),
     _p("supplyFanSpeed", "Supply Fan Speed", "Number", "%", "discharge fan speed cmd", 1, 0, 100),
     _p("staticPressure", "Static Pressure", "Number", "inH₂O", "discharge duct air pressure sensor", 2, 0, 6),
-    _p("supplyAirFlow", "Supply Air Flow", "Number", "cfm", "discharge air flow sensor", 0, 0, 1e7),
+    _p("supplyAirFlow", "Supply Air Flow", "Number", "cfm", "discharge air flow sensor", 0, 0, 250000),
     _p("fanPower", "Supply Fan Power", "Number", "kW", "discharge fan elec power sensor", 1, 0, 2000),
     _p("coolingValve", "Cooling Valve", "Number", "%", "cool valve cmd", 1, 0, 100),
     _p("heatingValve", "Heating Valve", "Number", "%", "heat valve cmd", 1, 0, 100),
@@ -72,6 +72,7 @@ VAV = (
        degradable=False),
     _p("airFlow", "Air Flow", "Number", "cfm", "discharge air flow sensor", 0, 0, 25000),
     _p("damperPos", "Damper Position", "Number", "%", "damper cmd", 1, 0, 100),
+    _p("reheatValve", "Reheat Valve", "Number", "%", "reheat hot water valve cmd", 1, 0, 100),
     _p("occupied", "Occupied", "Bool", None, "occupied sensor", 0, 0, 1),
 )
 
