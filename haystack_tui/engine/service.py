@@ -404,8 +404,9 @@ class Engine:
                 raise HaystackError("no validator configured")
             now = self.clock.now()
             hi = align_down(now) + INTERVAL
-            lo = hi - 7 * DAY
             p, sessions = self._prepared, self._sessions
+            first = await self._call(detect.first_timestamp, sessions.conn, p.tables, p.point_entity_ids)
+            lo = max(hi - 7 * DAY, first or hi)  # never judge days that were never meant to be filled
             results = await self._call(lambda: self._validator(sessions.reader(), p, lo, hi, running=not self._paused,
                                                                now=now))
             checks = tuple(CheckState(r.name, r.passed, r.severity, str(r.figure), _detail(r)) for r in results)
