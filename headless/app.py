@@ -21,6 +21,7 @@ from haystack_tui.config import Settings
 from haystack_tui.errors import HaystackError
 from haystack_tui.timegrid import DAY, parse_instant
 from headless.auth import check_control
+from headless.haystack.server import add_haystack_routes
 from headless.metrics import make_registry
 
 log = logging.getLogger("headless")
@@ -207,5 +208,6 @@ def make_app(engine, settings: Settings) -> web.Application:
     app.router.add_get("/events", events)
     app.router.add_get("/history/{point_id}", history)
     app.router.add_post("/control/{action}", control)
+    add_haystack_routes(app, engine, settings)
     app.cleanup_ctx.append(_background)
     return app

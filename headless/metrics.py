@@ -45,9 +45,23 @@ class SnapshotCollector:
             if t.value is not None:
                 tot.add_metric([t.id, t.unit or ""], t.value)
         yield tot
-        sessions = s.extra.get("haystack_sessions")
+
+
+class ExtraCollector:
+    """Gauges from the service's own ``app[EXTRA]`` dict, which the engine's snapshot does not hold."""
+
+    def __init__(self, extra: dict) -> None:
+        self.extra = extra
+
+    def collect(self):
+        sessions = self.extra.get("haystack_sessions")
         if sessions is not None:
             yield _gauge("haystack_api_sessions", "Open Haystack API sessions", sessions)
+
+
+def add_extra_gauges(registry: CollectorRegistry, extra: dict) -> None:
+    """Expose ``extra`` (e.g. the open Haystack sessions) on ``registry``."""
+    registry.register(ExtraCollector(extra))
 
 
 def _counter(name: str, doc: str, value: float) -> CounterMetricFamily:

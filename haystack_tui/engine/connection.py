@@ -9,6 +9,7 @@ as an outage: the lock is gone with its session, so it must be won again.
 from __future__ import annotations
 
 import contextlib
+import threading
 
 import psycopg
 
@@ -24,6 +25,7 @@ class Sessions:
         self.conn: psycopg.Connection | None = None
         self.read_conn: psycopg.Connection | None = None
         self.locked = False
+        self._reader_lock = threading.Lock()
 
     def open(self) -> None:
         """Open the lock and write sessions (RuntimeFailure when unreachable)."""
@@ -43,9 +45,10 @@ class Sessions:
 
     def reader(self) -> psycopg.Connection:
         """A separate session for reads requested by front ends (history, validation)."""
-        if self.read_conn is None or self.read_conn.closed:
-            self.read_conn = self.db.connect(autocommit=True)
-        return self.read_conn
+        with self._reader_lock:  # front-end requests arrive from several threads at once
+            if self.read_conn is None or self.read_conn.closed:
+                self.read_conn = self.db.connect(autocommit=True)
+            return self.read_conn
 
     def close(self, release: bool = True) -> None:
         if release and self.locked and self.lock_conn is not None and not self.lock_conn.closed:

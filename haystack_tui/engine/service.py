@@ -155,7 +155,9 @@ class Engine:
         self._commands.put_nowait(("validate", fut))
         return await fut
 
-    async def history(self, point_id: str, start: int, end: int) -> list[tuple[int, float | None, str]]:
+    async def history(self, point_id: str, start: int, end: int, limit: int = 100_000
+                      ) -> list[tuple[int, float | None, str]]:
+        """One point's stored (epoch, value, status) over ``[start, end)``, oldest first, at most ``limit``."""
         if self._prepared is None or self._sessions is None:
             return []
         eid = self._prepared.entity_ids.get(point_id)
@@ -163,7 +165,7 @@ class Engine:
             raise HaystackError(f"unknown point {point_id!r}")
         sessions, tables = self._sessions, self._prepared.tables
         try:
-            return await asyncio.to_thread(lambda: reads.history(sessions.reader(), tables, eid, start, end))
+            return await asyncio.to_thread(lambda: reads.history(sessions.reader(), tables, eid, start, end, limit))
         except psycopg.Error as exc:
             raise HaystackError(f"history unavailable: {first_line(exc)}") from None
 

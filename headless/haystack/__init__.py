@@ -1,10 +1,12 @@
-"""The pure protocol layer of the Project Haystack HTTP API.
+"""The Project Haystack HTTP API under ``/api/haystack/``.
 
-Value kinds and grids (``kinds``), the JSON and Zinc wire formats
-(``json_codec``, ``zinc``), filters (``filter``), hisRead ranges (``ranges``),
-SCRAM auth (``scram``) and content negotiation (``encoding``). Everything here
-is pure functions and small classes: no aiohttp, no database, no wall clock, no
-I/O, so the aiohttp service stays a thin adapter and these modules unit-test fast.
+Two layers. The protocol layer is pure: value kinds and grids (``kinds``),
+the JSON and Zinc wire formats (``json_codec``, ``zinc``), filters
+(``filter``), hisRead ranges (``ranges``), SCRAM auth (``scram``) and content
+negotiation (``encoding``), with no aiohttp, database, clock or I/O, so it
+unit-tests fast. The service layer (``ops``, ``watches``, ``server``) runs the
+ops over the engine's read methods and is the only part that imports aiohttp.
+Neither writes SQL.
 """
 
 from headless.haystack.encoding import JSON, ZINC, Codec, EncodingError, decode_request, grid_from_query, negotiate
