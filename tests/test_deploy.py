@@ -18,7 +18,9 @@ def test_dockerfile_health_port_and_command_match_the_service(settings):
     assert re.search(r'CMD \["python", "-m", "headless"\]', text)
     assert "/health" in text and "PORT" in text and "HEALTHCHECK" in text
     assert "USER app" in text and text.count("FROM ") >= 2
-    app = make_app(engine=None, settings=settings)
+    from haystack_tui.engine.compose import build_engine
+
+    app = make_app(build_engine(settings), settings)  # built, never started: only the routes are read
     paths = {r.resource.canonical for r in app.router.routes() if r.resource is not None}
     assert "/health" in paths
     railway = json.loads((ROOT / "railway.json").read_text())

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from tests.fix_database import create_database, drop_database
+from tests.helpers import POINTS
 from tests.service_process import Service, grid_report
 
 
