@@ -145,7 +145,9 @@ def cmd_status(args, settings: Settings) -> int:
     print(f"database     {status['database']['url']}{' (embedded)' if status['database']['embedded'] else ''}")
     print(f"org / site   {status['org']} / {status['site']}")
     print(f"entities     {c['sites']} sites, {c['equips']} equips, {c['points']} points")
-    print(f"newest data  {status['last_timestamp'] or '-'}  (~{status['rows_estimate']:,} rows)")
+    rows = status["rows_estimate"]
+    print(f"newest data  {status['last_timestamp'] or '-'}  ({'~' + format(rows, ',') if rows is not None else 'unknown'}"
+          " rows)")
     print(f"state        {state.get('status', '-')}{'  error: ' + state['error'] if state.get('error') else ''}")
     return 0
 

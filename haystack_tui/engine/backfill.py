@@ -23,7 +23,10 @@ from haystack_tui.engine.plan import DEFAULT_CHUNK_INTERVALS, Chunk, plan_chunks
 from haystack_tui.engine.setup import Prepared
 from haystack_tui.engine.totalizers import readings_before
 from haystack_tui.store import detect
-from haystack_tui.store.values import EncodedChunk, ValueWriter, encode_block
+from haystack_tui.store.values import EncodedChunk, ValueWriter, analyze, encode_block
+
+
+ANALYZE_AFTER_ROWS = 100_000  # a load this large changes the table's statistics noticeably
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,8 @@ def run_backfill(conn: psycopg.Connection, prepared: Prepared, seed: int, lo: in
         stop.set()
         _drain(produced)
         producer.join(timeout=30)
+    if rows >= ANALYZE_AFTER_ROWS:
+        analyze(conn, prepared.tables)
     return BackfillResult(rows, intervals, done_chunks, time.perf_counter() - t0, stopped, total_intervals)
 
 

@@ -28,14 +28,15 @@ def entity_counts(conn: psycopg.Connection, org: str) -> dict[str, int]:
 
 
 def values_summary(conn: psycopg.Connection, org: str) -> dict[str, Any]:
-    """Newest timestamp (from the small _current table) and the estimated row count."""
+    """Newest timestamp (from the small _current table) and the planner's row estimate (None before
+    the table was first analyzed; counting rows exactly would scan the whole table)."""
     values, current = table_names(org)
     if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f"core.{current}",)).fetchone()[0]:
         return {"last_timestamp": None, "rows_estimate": 0}
     last = conn.execute(sql.SQL("SELECT max(ts) FROM core.{}").format(sql.Identifier(current))).fetchone()[0]
-    est = conn.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+    est = conn.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
                        (f"core.{values}",)).fetchone()[0]
-    return {"last_timestamp": last, "rows_estimate": int(est or 0)}
+    return {"last_timestamp": last, "rows_estimate": None if est is None or est < 0 else int(est)}
 
 
 def state_row(conn: psycopg.Connection, name: str) -> dict[str, Any] | None:

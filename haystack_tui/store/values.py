@@ -131,3 +131,8 @@ class ValueWriter:
                     " status = excluded.status WHERE c.ts <= excluded.ts").format(cur=self.tables.current),
             (ts, self._entity_list, nums, bools, [STATUS_TEXT[int(s)] for s in status]),
         )
+
+
+def analyze(conn: psycopg.Connection, tables: OrgTables) -> None:
+    """Refresh planner statistics after a large load (and the row estimate ``status`` shows)."""
+    conn.execute(sql.SQL("ANALYZE {}").format(tables.values))
