@@ -24,19 +24,6 @@ from haystack_tui.sim import rng
 from haystack_tui.sim.clock import epoch_seconds
 from haystack_tui.sim.geometry import Zones, zone_geometry
 
-#: Facade azimuth (degrees clockwise from north) of zones named by orientation;
-#: any other zone name (core, interior, ...) has no facade.
-ORIENTATIONS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135,
-                "south": 180, "southwest": 225, "west": 270, "northwest": 315}
-FLOOR_HEIGHT_FT = 13.0
-WINDOW_TO_WALL = 0.40
-U_WINDOW, U_WALL, U_ROOF = 0.55, 0.08, 0.05  # BTU/h.ft2.F
-INFILTRATION = 0.10  # BTU/h.F per ft2 of perimeter-zone floor (stack effect in towers)
-MASS_COUPLING = 0.25  # BTU/h.F per ft2: structure and neighbouring zones
-CORE_COUPLING = 0.6  # interior zones: neighbours on every side
-SHGC = 0.30  # with blinds
-
-
 @dataclass(frozen=True)
 class Quality:
     slot: int
