@@ -15,9 +15,7 @@ import time
 from pathlib import Path
 
 import psycopg
-import pytest
 
-from tests.fix_database import create_database, drop_database
 from tests.helpers import POINTS
 from tests.service_process import Service, grid_report
 
@@ -73,7 +71,7 @@ def test_second_instance_stands_by_and_takes_over(settings):
 def _start_private_server(data_dir: Path) -> str:
     """Start the embedded server in a fresh process (it keeps running after that process exits)."""
     out = subprocess.run([sys.executable, "-c", "import sys; from haystack_tui.store.embedded import embedded_url;"
-                          f" print(embedded_url(sys.argv[1]))", str(data_dir)], capture_output=True, text=True,
+                          " print(embedded_url(sys.argv[1]))", str(data_dir)], capture_output=True, text=True,
                          check=True, timeout=60)
     return out.stdout.strip().splitlines()[-1]
 

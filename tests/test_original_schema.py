@@ -59,7 +59,7 @@ def build_original(conn: psycopg.Connection) -> dict[str, int]:
         ids[pid] = eid
     energy = ORIGINAL_POINTS["point-meter-main-electric-energy"]
     for i in range(96):  # one day of the original's rows, naive UTC timestamps
-        ts = f"2026-03-01 00:00:00"
+        ts = "2026-03-01 00:00:00"
         power = 400.0 + i
         energy += power * 0.25
         conn.execute("INSERT INTO core.values_demo (entity_id, ts, value_n, status) VALUES"

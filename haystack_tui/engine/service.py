@@ -14,7 +14,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
@@ -26,6 +26,7 @@ from haystack_tui.config import Settings
 from haystack_tui.engine.backfill import BackfillProgress, run_backfill
 from haystack_tui.engine.clock import SimClock
 from haystack_tui.engine.connection import Sessions
+from haystack_tui.engine.events import EventBus
 from haystack_tui.engine.live import HISTORY, GapPicture, LiveValues
 from haystack_tui.engine.plan import plan_chunks
 from haystack_tui.engine.setup import Prepared, prepare
@@ -64,10 +65,7 @@ class Engine:
         self._db: Database | None = None
         self._prepared: Prepared | None = None
         self._commands: asyncio.Queue = asyncio.Queue()
-        self._events: deque[Event] = deque(maxlen=500)
-        self._subscribers: set[asyncio.Queue] = set()
-        self._pending_log: list[tuple[str, str, dict]] = []
-        self._seq = 0
+        self._bus = EventBus()
         self._counters: Counter[str] = Counter()
         self._fields: dict[str, Any] = {"mode": "starting", "healthy": True, "reason": ""}
         self._version = 0
@@ -92,15 +90,13 @@ class Engine:
         return self._cached
 
     def subscribe(self) -> asyncio.Queue:
-        q: asyncio.Queue = asyncio.Queue(maxsize=1000)
-        self._subscribers.add(q)
-        return q
+        return self._bus.subscribe()
 
     def unsubscribe(self, q: asyncio.Queue) -> None:
-        self._subscribers.discard(q)
+        self._bus.unsubscribe(q)
 
     def recent_events(self, since_seq: int = 0) -> list[Event]:
-        return [e for e in self._events if e.seq > since_seq]
+        return self._bus.recent(since_seq)
 
     async def start(self) -> None:
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -461,9 +457,11 @@ class Engine:
                        config={"speed": self.clock.speed, "seed": self.settings.seed, "org": self.settings.org})
 
     async def _flush_log(self) -> None:
-        if not self._pending_log or self._sessions is None or self._sessions.conn is None or not self._sessions.locked:
+        if self._sessions is None or self._sessions.conn is None or not self._sessions.locked:
             return
-        pending, self._pending_log = self._pending_log, []
+        pending = self._bus.take_pending_log()
+        if not pending:
+            return
 
         def write() -> None:
             conn = self._sessions.conn
@@ -471,7 +469,11 @@ class Engine:
                 for kind, message, details in pending:
                     log_activity(conn, kind, message, details)
 
-        await self._call(write)
+        try:
+            await self._call(write)
+        except _DatabaseDown:
+            self._bus.requeue_log(pending)
+            raise
 
     async def _sleep(self, seconds: float) -> None:
         """Sleep, but wake at once for a stop request."""
@@ -506,14 +508,7 @@ class Engine:
         self._version += 1
 
     def _emit(self, kind: str, message: str, /, log: bool = True, **details: Any) -> None:
-        self._seq += 1
-        event = Event(self._seq, time.time(), kind, message, details)
-        self._events.append(event)
-        for q in list(self._subscribers):
-            if not q.full():
-                q.put_nowait(event)
-        if log:
-            self._pending_log.append((kind, message, details))
+        self._bus.emit(kind, message, log=log, **details)
         self._touch()
 
     def _build_snapshot(self) -> Snapshot:

@@ -12,7 +12,7 @@ import json
 from typing import Callable
 
 from haystack_tui.config import Settings
-from haystack_tui.errors import ConfigError, RuntimeFailure
+from haystack_tui.errors import ConfigError
 from haystack_tui.timegrid import INTERVAL, align_up, iso, parse_duration, parse_instant
 from haystack_tui.validate.result import CheckResult
 from haystack_tui.engine.commands import newest_instant
