@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 from pathlib import Path
 
 import psycopg
@@ -55,6 +56,15 @@ def test_second_instance_stands_by_and_takes_over(settings):
         standby = b.wait(lambda s: s["mode"] == "standby", what="B standby")
         code, health = b.get("/health")
         assert code == 200 and health["status"] == "healthy", "standby is healthy"
+        import urllib.request
+
+        request = urllib.request.Request(f"http://127.0.0.1:{b.port}/control/validate", method="POST",
+                                         headers={"Authorization": "Bearer test-token"})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("validation on a standby must be refused")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 400 and b"standing by" in exc.read()
         assert standby["counters"].get("rows_written", 0) == 0
         a.stop(signal.SIGKILL)
         killed_at = grid_report(settings.database_url)["last"]

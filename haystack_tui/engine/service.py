@@ -147,6 +147,8 @@ class Engine:
         self._commands.put_nowait(("backfill", int(start), int(end)))
 
     async def validate(self) -> tuple[CheckState, ...]:
+        if self._fields.get("mode") == "standby":  # the worker waits for the lock and serves no commands
+            raise HaystackError("standing by: validation runs on the instance that is writing")
         fut = asyncio.get_running_loop().create_future()
         self._commands.put_nowait(("validate", fut))
         return await fut
