@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--end", help="ISO 8601 end (exclusive; default now)")
 
     v = sub.add_parser("validate", parents=[common], help="check completeness, regularity and coherence")
-    v.add_argument("--window", help="how far back from the newest interval, e.g. 7d (default 7d)")
+    v.add_argument("--window", help="how far back from the newest interval, e.g. 7d (default 7d, never before the oldest stored interval unless --start is given)")
     v.add_argument("--start", help="ISO 8601 start")
     v.add_argument("--end", help="ISO 8601 end")
     v.add_argument("--json", action="store_true", help="JSON instead of a table")

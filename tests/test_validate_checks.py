@@ -308,6 +308,11 @@ def test_resolve_window_from_the_options():
     assert resolve_window(None, "2026-03-01T00:05Z", "2026-03-02", newest_fn) == (start + INTERVAL, start + DAY)
     assert resolve_window("12h", None, "2026-03-02", newest_fn) == (start + DAY / 2, start + DAY)
     assert not asked, "an explicit end needs no database"
+    oldest = newest - DAY
+    assert resolve_window(None, None, None, newest_fn, oldest=lambda: oldest) == (oldest, newest + INTERVAL), \
+        "a start the user did not give is clipped to the stored data"
+    assert resolve_window(None, "2026-03-01", None, newest_fn, oldest=lambda: oldest)[0] == start, \
+        "an explicit start is kept"
     for args in (("bogus", None, None), (None, "yesterday", None), (None, "2026-03-02", "2026-03-01"),
                  ("1d", "2026-03-01", "2026-03-02"), ("0d", None, None)):
         with pytest.raises(ConfigError):

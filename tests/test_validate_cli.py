@@ -57,8 +57,14 @@ def test_the_window_ends_just_after_the_newest_interval(filled, tmp_path, capsys
     assert validate(filled, tmp_path, "--window", "1d", "--json") == 0
     assert json.loads(capsys.readouterr().out)["window"] == {"start": "2026-06-02T00:00:00Z",
                                                              "end": "2026-06-03T00:00:00Z"}
-    # The default 7 days reach before the first stored day: those gaps are real, so the run fails.
-    assert validate(filled, tmp_path, "--json") == 1
+    # The default 7 days would reach before the first stored day: the window starts at the stored data.
+    assert validate(filled, tmp_path, "--json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["passed"] is True and doc["window"]["end"] == "2026-06-03T00:00:00Z"
+    first_day = doc["window"]["start"]
+    assert "2026-05-27T00:00:00Z" < first_day <= "2026-06-02T00:00:00Z"
+    # An explicit start is kept: days before the data are real gaps, so the run fails on them alone.
+    assert validate(filled, tmp_path, "--start", "2026-05-27", "--json") == 1
     doc = json.loads(capsys.readouterr().out)
     assert doc["window"]["start"] == "2026-05-27T00:00:00Z" and doc["passed"] is False
     assert [c["name"] for c in doc["checks"] if not c["passed"]] == ["gaps"]

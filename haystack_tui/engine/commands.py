@@ -109,17 +109,18 @@ def run_validation(settings: Settings, lo: int, hi: int, *, running: bool = Fals
         return db, run_suite(conn, prepared, lo, hi, running=running, now=_time.time() if now is None else now)
 
 
-def newest_instant(settings: Settings, building: Building | None = None) -> int:
-    """The newest stored instant of the building's points (RuntimeFailure when there is none)."""
+def stored_span(settings: Settings, building: Building | None = None) -> tuple[int, int]:
+    """The oldest and newest stored instants of the building's points (RuntimeFailure when none)."""
     from haystack_tui.engine.setup import attach
-    from haystack_tui.store.detect import last_timestamp
+    from haystack_tui.store.detect import first_timestamp, last_timestamp
 
     building = building or load_building(settings.building)
     db = resolve_database(settings)
     with db.connect(autocommit=True) as conn, database_errors(db):
         prepared = attach(conn, building, settings.org)
         newest = last_timestamp(conn, prepared.tables, prepared.point_entity_ids)
-    if newest is None:
+        oldest = first_timestamp(conn, prepared.tables, prepared.point_entity_ids)
+    if newest is None or oldest is None:
         raise RuntimeFailure(f"no values stored for org {settings.org!r}: nothing to validate"
                              " (run 'haystack-tui backfill' first)")
-    return newest
+    return oldest, newest
