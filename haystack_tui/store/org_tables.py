@@ -17,6 +17,9 @@ from haystack_tui.config import ORG_PATTERN
 from haystack_tui.errors import ConfigError
 
 
+_ORG_TABLES_LOCK = 0x4853_5455_4F52  # "HSTUOR"
+
+
 @dataclass(frozen=True)
 class OrgTables:
     org: str
@@ -57,6 +60,9 @@ def ensure_org_tables(conn: psycopg.Connection, org: str) -> OrgTables:
     """Create the org's tables and org row where missing; describe what exists."""
     values_name, current_name = table_names(org)
     with conn.transaction():
+        # CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin (a catalog unique violation),
+        # so two commands starting at once take turns here.
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_ORG_TABLES_LOCK,))
         existed = _exists(conn, values_name)
         conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS core.{} ({}, PRIMARY KEY (entity_id, ts))").format(
             sql.Identifier(values_name), sql.SQL(_COLUMNS)))
