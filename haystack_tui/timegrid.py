@@ -35,9 +35,19 @@ def iso(ts: int | None) -> str | None:
     return None if ts is None else to_datetime(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_EXTENDED = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$", re.I)
+
+
 def parse_instant(text: str, option: str) -> int:
-    """An ISO 8601 date or date-time as epoch seconds; a naive value is UTC."""
+    """An ISO 8601 date or date-time (extended form) as epoch seconds; a naive value is UTC.
+
+    Only the extended form (``2026-01-31T12:00Z``) is accepted: Python also
+    parses the basic form, which would read an epoch number like 1796060700 as
+    a date in 1796.
+    """
     raw = text.strip()
+    if not _EXTENDED.match(raw):
+        raise ConfigError(f"{option} {text!r} is not an ISO 8601 date or date-time (e.g. 2026-01-31T12:00Z)")
     try:
         if len(raw) == 10:
             d = date.fromisoformat(raw)

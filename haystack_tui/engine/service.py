@@ -247,11 +247,13 @@ class Engine:
         if self._prepared.created:
             self._emit("entities_created", f"created {self._prepared.created} entities", count=self._prepared.created)
         await self._load_live()
-        self._set(mode="paused" if self._paused else "running", healthy=True, reason="", last_error=None)
+        self._set(healthy=True, reason="", last_error=None)
         self._emit("started", f"writing {self.settings.org}/{self.building.site_id}",
                    last=iso(self._last_written), speed=self.clock.speed)
-        self._commands.put_nowait(("state", "paused" if self._paused else "running"))
         await self._initial_fill()
+        # "running" only once what was missing is there: a client seeing it can rely on the data
+        self._set(mode="paused" if self._paused else "running")
+        self._commands.put_nowait(("state", "paused" if self._paused else "running"))
         self._arm_tick()
         return True
 
