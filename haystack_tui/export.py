@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from haystack_tui.config import Settings
@@ -31,9 +32,11 @@ def export(settings: Settings, start: str, end: str, out: str | None) -> int:
         raise ConfigError(f"the export range is longer than {MAX_EXPORT_DAYS} days")
     building = load_building(settings.building)
     line = ProgressLine(sys.stderr, unit="intervals")
+    started = time.monotonic()
 
     def progress(done: int, total: int) -> None:
-        line.update(done, total, 0.0, None)
+        rate = done / max(time.monotonic() - started, 1e-9)
+        line.update(done, total, rate, (total - done) / rate if rate > 0 else None)
 
     if out is None:
         rows = sim.export_csv(building, settings.seed, lo, hi, sys.stdout, progress=progress)
