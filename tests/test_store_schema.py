@@ -66,3 +66,19 @@ def test_entities_scoped_by_org(conn):
     sync_entities(conn, b, "alpha")
     assert existing_entity_ids(conn, "beta") == {}
     assert sync_entities(conn, b, "beta").created == len(b.entities)
+
+
+def test_building_that_gains_equipment_adds_only_the_new_entities(conn, tmp_path):
+    migrate(conn)
+    ensure_org_tables(conn, "demo")
+    base = load_building()
+    first = sync_entities(conn, base, "demo")
+    bigger_file = tmp_path / "bigger.toml"
+    bigger_file.write_text("[site]\nfloors = 13\n")   # a 13th floor: its VAVs, a fifth AHU, their points
+    bigger = load_building(bigger_file)
+    new_ids = {e.id for e in bigger.entities} - {e.id for e in base.entities}
+    assert {"floor-13", "equip-ahu-5", "equip-vav-13-north", "point-vav-13-west-zoneTemp"} <= new_ids
+    grown = sync_entities(conn, bigger, "demo")
+    assert grown.created == len(new_ids) and grown.existing == len(base.entities)
+    assert all(grown.ids[e] == first.ids[e] for e in first.ids), "existing entities keep their ids"
+    assert conn.execute("SELECT count(*) FROM core.entity").fetchone()[0] == len(bigger.entities)
