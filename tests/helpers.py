@@ -32,6 +32,24 @@ def count_values(url: str, org: str = "demo") -> int:
         return conn.execute(sql.SQL("SELECT count(*) FROM core.{}").format(sql.Identifier(f"values_{org}"))).fetchone()[0]
 
 
+def wait_for_first_chunk(url: str, timeout: float = 120.0) -> None:
+    """Return as soon as a backfill has committed its first chunk (the state row records it)."""
+    import time
+
+    deadline = time.time() + timeout
+    with psycopg.connect(url, autocommit=True) as watch:
+        while time.time() < deadline:
+            try:
+                row = watch.execute("SELECT last_run_timestamp FROM core.simulator_state"
+                                    " WHERE service_name LIKE 'haystack-tui/%'").fetchone()
+            except psycopg.errors.UndefinedTable:
+                row = None
+            if row and row[0] is not None:
+                return
+            time.sleep(0.005)
+    raise AssertionError("no chunk was committed in time")
+
+
 def _points() -> int:
     from haystack_tui.model import load_building
 

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import numpy as np
 import psycopg
@@ -17,7 +16,7 @@ from haystack_tui.engine.plan import Chunk, plan_chunks, runs
 from haystack_tui.errors import ConfigError
 from haystack_tui.timegrid import DAY, INTERVAL, parse_instant, resolve_range
 from tests.fix_database import create_database, drop_database
-from tests.helpers import POINTS, count_values, dump_values
+from tests.helpers import POINTS, count_values, dump_values, wait_for_first_chunk
 
 T0 = parse_instant("2026-03-01", "t0")
 
@@ -107,17 +106,7 @@ def _cli(settings, *args, **popen):
 def test_sigkill_mid_backfill_then_rerun_is_exact(settings, server_url):
     start, end = "2026-01-01T00:00Z", "2026-02-20T00:00Z"     # 50 days: several chunks
     proc = _cli(settings, "backfill", "--start", start, "--end", end)
-    deadline = time.time() + 120
-    with psycopg.connect(settings.database_url, autocommit=True) as watch:
-        while time.time() < deadline:  # kill as soon as the first chunk has committed
-            try:
-                row = watch.execute("SELECT last_run_timestamp FROM core.simulator_state"
-                                    " WHERE service_name LIKE 'haystack-tui/%'").fetchone()
-            except psycopg.errors.UndefinedTable:
-                row = None
-            if row and row[0] is not None:
-                break
-            time.sleep(0.005)
+    wait_for_first_chunk(settings.database_url)  # kill as soon as the first chunk has committed
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     partial = count_values(settings.database_url)

@@ -9,12 +9,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import psycopg
 
-from tests.helpers import POINTS, count_values
+from tests.helpers import POINTS, count_values, wait_for_first_chunk
 from tests.service_process import Service
 
 
@@ -50,17 +49,7 @@ def test_ctrl_c_stops_backfill_after_a_whole_chunk(settings):
     env = _env(DATABASE_URL=settings.database_url, HAYSTACK_DATA_DIR=str(settings.data_dir))
     args = [sys.executable, "-m", "haystack_tui", "backfill", "--start", "2026-01-01", "--end", "2026-03-01"]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with psycopg.connect(settings.database_url, autocommit=True) as watch:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                row = watch.execute("SELECT last_run_timestamp FROM core.simulator_state"
-                                    " WHERE service_name LIKE 'haystack-tui/%'").fetchone()
-            except psycopg.errors.UndefinedTable:
-                row = None
-            if row and row[0] is not None:
-                break
-            time.sleep(0.005)
+    wait_for_first_chunk(settings.database_url)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, err
