@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -56,8 +57,6 @@ def test_second_instance_stands_by_and_takes_over(settings):
         standby = b.wait(lambda s: s["mode"] == "standby", what="B standby")
         code, health = b.get("/health")
         assert code == 200 and health["status"] == "healthy", "standby is healthy"
-        import urllib.request
-
         request = urllib.request.Request(f"http://127.0.0.1:{b.port}/control/validate", method="POST",
                                          headers={"Authorization": "Bearer test-token"})
         try:

@@ -151,9 +151,3 @@ def _drain(q: queue.Queue) -> None:
             q.get_nowait()
     except queue.Empty:
         pass
-
-
-def generated_chunk(prepared: Prepared, seed: int, start: int, n: int, before: np.ndarray) -> EncodedChunk:
-    """One chunk generated and encoded inline (ticks: a single interval)."""
-    block = sim.generate(prepared.building, seed, start, n, readings_before=before)
-    return encode_block(prepared.columns, block.times, block.values, block.status, block.readings_end)

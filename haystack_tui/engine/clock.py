@@ -29,9 +29,6 @@ class SimClock:
         self._anchor_wall = self.wall()
         self._anchor_sim = float(sim_start)
 
-    def wall_at(self, sim_ts: float) -> float:
-        """Wall epoch seconds at which the simulated clock reaches ``sim_ts``."""
-        return self._anchor_wall + (sim_ts - self._anchor_sim) / self.speed
 
     def seconds_until(self, sim_ts: float) -> float:
         """Wall seconds from now until the simulated clock reaches ``sim_ts`` (>= 0)."""

@@ -31,10 +31,6 @@ class LiveValues:
         self._tot_cols = [p.column for p in building.totalizers]
         self._rate_cols = [building.rate_point(p).column for p in building.totalizers]
 
-    @property
-    def last_time(self) -> int | None:
-        t = int(self.times.max())
-        return None if t < 0 else t
 
     def push(self, ts: int, values: np.ndarray, status: np.ndarray) -> None:
         """Record one interval (ignored when older than what is shown)."""

@@ -27,10 +27,6 @@ class Coverage:
     partial: np.ndarray
     """Sorted epoch seconds where some points have rows and others do not."""
 
-    @property
-    def expected(self) -> int:
-        return max(0, (self.hi - self.lo) // INTERVAL)
-
 
 def _epoch(col: str) -> str:
     """SQL for epoch seconds of a ts column of either timestamp type (session TimeZone is UTC)."""
@@ -116,10 +112,3 @@ def rows_in_range(conn: psycopg.Connection, tables: OrgTables, entity_ids: list[
                         " FROM {v} v WHERE v.entity_id = e AND v.ts >= to_timestamp(%s) AND v.ts < to_timestamp(%s)) x"
                         ).format(v=tables.values), (entity_ids, lo, hi)).fetchone()
     return int(row[0])
-
-
-def estimated_rows(conn: psycopg.Connection, tables: OrgTables) -> int:
-    """Planner's row estimate of the values table (instant; exact after ANALYZE)."""
-    row = conn.execute("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-                       (f"core.{tables.values_name}",)).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
